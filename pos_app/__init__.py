@@ -1,0 +1,1 @@
+"""The till: config, the local SQLite store, services, the sync client and the Qt UI."""

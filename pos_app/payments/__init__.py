@@ -1,0 +1,1 @@
+"""Card and wallet payment terminals behind one interface (manual confirmation, simulator)."""

@@ -1,0 +1,1 @@
+"""The till's behaviour: one user action is one service call and one transaction."""

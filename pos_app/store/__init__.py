@@ -1,0 +1,1 @@
+"""The till's local SQLite store: replica tables, local documents, outbox and queues."""

@@ -1,0 +1,1 @@
+"""The central sync server: FastAPI app, SQLAlchemy store, services, CLI."""

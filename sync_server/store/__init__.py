@@ -1,0 +1,1 @@
+"""The server's tables and repositories (SQLAlchemy; PostgreSQL, or SQLite embedded)."""
