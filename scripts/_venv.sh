@@ -36,3 +36,15 @@ ensure_venv() {
     fi
     export PATH="$VENV/bin:$PATH"
 }
+
+# A CJK font for the printer emulator's receipt previews and image-mode Chinese printing.
+# Debian's fonts-wqy-microhei (small); installed where apt-get is usable, else the few tests
+# that need it skip, saying so.
+ensure_cjk_font() {
+    [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] && return 0
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        echo "==> installing a CJK font (fonts-wqy-microhei) for receipt previews"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei; } \
+            >/dev/null 2>&1 || echo "    could not install fonts-wqy-microhei; previews will show boxes" >&2
+    fi
+}

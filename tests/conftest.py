@@ -8,6 +8,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+# Headless Qt for every test, however pytest was started (scripts/test sets it too).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 PG_URL = os.environ.get("OMNITILL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 LOCAL_LOOPS = 50
 
