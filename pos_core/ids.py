@@ -20,30 +20,40 @@ import uuid
 from dataclasses import dataclass
 from typing import Final
 
-_lock = threading.Lock()
-_last_ms = 0
-_counter = 0
+
+class IdGenerator:
+    """UUIDv7s, strictly increasing for this generator (one per process is the norm)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last_ms = 0
+        self._counter = 0
+
+    def new(self, now_ms: int | None = None) -> uuid.UUID:
+        with self._lock:
+            ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+            if ms <= self._last_ms:
+                # Same millisecond (or the clock stepped back): count on from the last id.
+                ms = self._last_ms
+                self._counter += 1
+                if self._counter > 0xFFF:
+                    ms += 1
+                    self._counter = 0
+            else:
+                self._counter = int.from_bytes(os.urandom(2), "big") & 0x3FF  # room to count
+            self._last_ms = ms
+            counter = self._counter
+        rand = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+        value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | counter << 64 | 0b10 << 62 | rand
+        return uuid.UUID(int=value)
+
+
+_ids = IdGenerator()
 
 
 def new_id(now_ms: int | None = None) -> uuid.UUID:
-    """A new UUIDv7; strictly increasing within this process."""
-    global _last_ms, _counter
-    with _lock:
-        ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
-        if ms <= _last_ms:
-            # Same millisecond (or the clock stepped back): count on from the last id.
-            ms = _last_ms
-            _counter += 1
-            if _counter > 0xFFF:
-                ms += 1
-                _counter = 0
-        else:
-            _counter = int.from_bytes(os.urandom(2), "big") & 0x3FF  # leave room to count
-        _last_ms = ms
-        counter = _counter
-    rand = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
-    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | counter << 64 | 0b10 << 62 | rand
-    return uuid.UUID(int=value)
+    """A new UUIDv7 from the process's generator; strictly increasing within this process."""
+    return _ids.new(now_ms)
 
 
 def id_timestamp_ms(value: uuid.UUID) -> int:

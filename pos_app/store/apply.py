@@ -10,7 +10,7 @@ loader all come through here. The caller owns the transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Final
@@ -131,21 +131,32 @@ def _batches(changes: Iterable[ChangeLike]) -> Iterator[tuple[Entity, ChangeOp, 
             yield entity, op, batch
 
 
-def apply_changes(session: Session, changes: Iterable[ChangeLike]) -> int:
-    """Upsert or delete each change in the replica, in order; returns how many were applied."""
+def apply_changes(
+    session: Session,
+    changes: Iterable[ChangeLike],
+    *,
+    into: Mapping[Entity, Table] | None = None,
+) -> int:
+    """Upsert or delete each change in the replica, in order; returns how many were applied.
+
+    `into` redirects entities to other tables of the same columns (a rebuild's shadows)."""
     applied = 0
     for entity, op, batch in _batches(changes):
         target = _TARGETS[entity]
+        table = target.table if into is None else into[entity]
         if op is ChangeOp.UPSERT:
             rows = []
             for key, data in batch:
                 if data is None:
                     raise ReplicaRowError(f"{entity} {key}: an upsert without data")
                 rows.append(row_values(entity, key, data))
-            session.execute(insert(target.table).prefix_with("OR REPLACE"), rows)
+            session.execute(insert(table).prefix_with("OR REPLACE"), rows)
         else:
             keys = [_key(target, entity, key) for key, _ in batch]
-            column = target.table.c[target.key_column]
-            session.execute(delete(target.table).where(column.in_(keys)))
+            session.execute(delete(table).where(table.c[target.key_column].in_(keys)))
         applied += len(batch)
     return applied
+
+
+def replica_table(entity: Entity) -> Table:
+    return _TARGETS[entity].table

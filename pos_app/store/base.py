@@ -98,7 +98,8 @@ class UtcDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return datetime.strptime(value, UTC_FORMAT).replace(tzinfo=UTC)
+        # fromisoformat reads the stored form in C; strptime took ~50 µs a value.
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 class DateColumn(TypeDecorator[date]):

@@ -88,7 +88,8 @@ class Basket(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     shift_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shifts.id"))
     cashier_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    status: Mapped[str] = mapped_column(String(16))  # suspended | tendering | completed | voided
+    # suspended | resumed | tendering | reversing | voiding | completed | voided
+    status: Mapped[str] = mapped_column(String(16))
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -147,6 +148,7 @@ class Sale(Base):
     training: Mapped[bool] = mapped_column(default=False)
     event_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # None in training mode
     receipt: Mapped[dict[str, Any]] = mapped_column(JsonColumn)  # the structured receipt
+    basket_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # the basket it was rung as
 
     lines: Mapped[list[SaleLine]] = relationship(
         back_populates="sale", order_by="SaleLine.position", cascade="all, delete-orphan"

@@ -40,6 +40,7 @@ class DrawerKick(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
-    reason: Mapped[str] = mapped_column(String(16))  # sale | cash_refund | no_sale | void
+    # sale | cash_refund | no_sale | void | cash_movement
+    reason: Mapped[str] = mapped_column(String(16))
     document_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     status: Mapped[str] = mapped_column(String(16))  # requested | sent | failed

@@ -1,7 +1,9 @@
 """The outbox, the till's identity and counters, sync state, and pending local deltas.
 
 - `OutboxEvent`: every event the till produced, its JSON body immutable. `seq` is transport:
-  it counts 1, 2, 3… per device and is renumbered (ids kept) when the till is re-enrolled.
+  it counts 1, 2, 3… per device and is renumbered (ids kept) when the till is re-enrolled;
+  events the server already acknowledged under an earlier enrolment keep their row (the
+  till's own history) but no seq.
 - `Counter`: named gap-free counters (outbox seq, receipt numbers, …) advanced inside the
   transaction that uses the number, so a rolled-back sale leaves no gap.
 - `PendingDelta`: what this till changed (stock, points, returned quantities, coupon uses)
@@ -29,7 +31,7 @@ class OutboxEvent(Base):
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # the event id
-    seq: Mapped[int]
+    seq: Mapped[int | None]  # None: acknowledged under an earlier enrolment
     type: Mapped[str] = mapped_column(String(40))
     v: Mapped[int]
     business_date: Mapped[date] = mapped_column(DateColumn)
@@ -73,6 +75,8 @@ class SyncState(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
     cursor: Mapped[str | None] = mapped_column(String(200))
+    acked_seq: Mapped[int] = mapped_column(default=0)  # the server's last_seq for this till
+    refetch_cursor: Mapped[str | None] = mapped_column(String(200))  # a rebuild in progress
     last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     clock_offset_ms: Mapped[int | None]

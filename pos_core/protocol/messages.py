@@ -139,6 +139,9 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     INVALID = "invalid"
+    CLASH = "clash"  # 409 outside sync: the request contradicts what exists (a code in use)
+    BUSY = "busy"  # 503: the database stayed locked through every retry; try again
+    INTERNAL = "internal"  # 500: a server fault, logged; the request may be retried
 
 
 class ErrorBody(Message):

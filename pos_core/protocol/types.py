@@ -6,7 +6,7 @@ parsers, and a float has already lost the cent. Floats are refused on the way in
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
@@ -20,9 +20,13 @@ def _exact(places: int) -> BeforeValidator:
             number = to_decimal(value)
         except MoneyError as exc:
             raise ValueError(str(exc)) from None
-        if number != number.quantize(Decimal(1).scaleb(-places)):
+        try:
+            quantized = number.quantize(Decimal(1).scaleb(-places))
+        except InvalidOperation:  # more digits than a Decimal context holds
+            raise ValueError(f"{number} is too large an amount") from None
+        if number != quantized:
             raise ValueError(f"{number} has more than {places} decimals")
-        return number.quantize(Decimal(1).scaleb(-places))
+        return quantized
 
     return BeforeValidator(check)
 

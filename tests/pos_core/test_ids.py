@@ -4,19 +4,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_core.ids import ReceiptNumber, ReceiptNumberError, id_timestamp_ms, new_id
+from pos_core.ids import IdGenerator, ReceiptNumber, ReceiptNumberError, id_timestamp_ms, new_id
 
 
 def test_uuid7_layout_and_time():
-    value = new_id(now_ms=1_795_000_000_000)
+    value = IdGenerator().new(now_ms=1_795_000_000_000)
     assert value.version == 7
     assert value.variant == uuid.RFC_4122
     assert id_timestamp_ms(value) == 1_795_000_000_000
 
 
 def test_ids_strictly_increase_even_within_a_millisecond_and_when_the_clock_steps_back():
-    ids = [new_id(now_ms=1_795_000_000_000) for _ in range(5000)]
-    ids += [new_id(now_ms=1_794_999_999_000) for _ in range(10)]  # clock stepped back
+    ids_of = IdGenerator()
+    ids = [ids_of.new(now_ms=1_795_000_000_000) for _ in range(5000)]
+    ids += [ids_of.new(now_ms=1_794_999_999_000) for _ in range(10)]  # clock stepped back
     assert ids == sorted(ids)
     assert len(set(ids)) == len(ids)
 
@@ -51,3 +52,9 @@ def test_bad_receipt_numbers_say_what_is_expected(text):
 def test_receipt_numbers_round_trip(store, till, counter, training):
     number = ReceiptNumber(store, till, counter, training)
     assert ReceiptNumber.parse(str(number)) == number
+
+
+def test_the_process_generator_gives_fresh_increasing_ids():
+    first, second = new_id(), new_id()
+    assert first < second
+    assert first.version == 7

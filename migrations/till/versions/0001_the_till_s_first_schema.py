@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 02:08:53.319116
+Create Date: 2026-11-22 02:19:29.744786
 """
 
 from collections.abc import Sequence
@@ -127,7 +127,7 @@ def upgrade() -> None:
 
     op.create_table('outbox',
     sa.Column('id', sa.Uuid(), nullable=False),
-    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=True),
     sa.Column('type', sa.String(length=40), nullable=False),
     sa.Column('v', sa.Integer(), nullable=False),
     sa.Column('business_date', sa.String(length=10), nullable=False),
@@ -279,6 +279,8 @@ def upgrade() -> None:
     op.create_table('sync_state',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cursor', sa.String(length=200), nullable=True),
+    sa.Column('acked_seq', sa.Integer(), nullable=False),
+    sa.Column('refetch_cursor', sa.String(length=200), nullable=True),
     sa.Column('last_success_at', sa.String(length=26), nullable=True),
     sa.Column('last_attempt_at', sa.String(length=26), nullable=True),
     sa.Column('clock_offset_ms', sa.Integer(), nullable=True),
@@ -388,6 +390,7 @@ def upgrade() -> None:
     sa.Column('training', sa.Boolean(), nullable=False),
     sa.Column('event_id', sa.Uuid(), nullable=True),
     sa.Column('receipt', sa.Text(), nullable=False),
+    sa.Column('basket_id', sa.Uuid(), nullable=True),
     sa.ForeignKeyConstraint(['shift_id'], ['shifts.id'], name=op.f('fk_sales_shift_id_shifts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sales'))
     )
