@@ -78,3 +78,21 @@ class UtcTimestamp(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Basis(TypeDecorator[Decimal]):
+    """A Decimal rate (four decimals, e.g. 0.1300) stored as integer ten-thousandths."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        units = value.scaleb(4)
+        if units != units.to_integral_value():
+            raise ValueError(f"{value} has more than 4 decimals")
+        return int(units)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value).scaleb(-4)

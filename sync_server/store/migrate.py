@@ -23,3 +23,12 @@ def alembic_config(connection: Connection | None = None) -> Config:
 def upgrade_to_head(connection: Connection) -> None:
     command.upgrade(alembic_config(connection), "head")
     connection.commit()
+
+
+def is_current(connection: Connection) -> bool:
+    """Whether the database is migrated to the head revision (the server refuses otherwise)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    return set(MigrationContext.configure(connection).get_current_heads()) == set(heads)

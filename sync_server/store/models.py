@@ -1,43 +1,77 @@
-"""The server's tables. This is the foundation's skeleton: stores and their devices.
+"""Every server table, gathered for Alembic: `metadata` is what the migrations must match.
 
-The sync server issue adds the change log, ledgers, coupons, pickup orders and conflicts.
-Every large table will carry `store_id` in its key (DESIGN §9).
+The tables live by concept: `org` (chain, stores, tills, API users, cashiers), `catalog`,
+`members` (and the points ledger), `stock`, `sales`, `offers` (coupons), `pickup`,
+`records` (shifts, cash, audit) and `sync` (events, change log, conflicts). Every large
+table carries `store_id` in its key (DESIGN §9).
 """
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-
-from sqlalchemy import ForeignKey, Index, String, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
-
-from sync_server.store.base import Base, UtcTimestamp
-
-
-class StoreRecord(Base):
-    __tablename__ = "stores"
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True)
-    name: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UtcTimestamp)
-
-
-class Device(Base):
-    """A till. Only a hash of its token is kept."""
-
-    __tablename__ = "devices"
-    __table_args__ = (Index("ix_devices_store_id_till_number", "store_id", "till_number"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"))
-    till_number: Mapped[int]
-    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    enrolment_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    last_seq: Mapped[int] = mapped_column(default=0)
-    status: Mapped[str] = mapped_column(String(16))  # awaiting_enrolment | active | revoked
-    created_at: Mapped[datetime] = mapped_column(UtcTimestamp)
-
+from sync_server.store.base import Base
+from sync_server.store.catalog import (
+    BarcodeRecord,
+    CategoryRecord,
+    PriceRecord,
+    ProductRecord,
+    PromotionRecord,
+)
+from sync_server.store.members import MemberMerge, MemberRecord, MemberStore, PointsEntry
+from sync_server.store.offers import CouponRecord, CouponRedemption, CouponReservation
+from sync_server.store.org import ApiUser, CashierRecord, ChainRecord, Device, StoreRecord
+from sync_server.store.pickup import PickupOrderRecord, PickupStatusChange
+from sync_server.store.records import (
+    AuditEntryRecord,
+    CashMovementRecord,
+    PaymentReversalRecord,
+    ShiftRecord,
+)
+from sync_server.store.sales import ReturnRecord, SaleRecord
+from sync_server.store.stock import StockDocument, StockLevel, StockMovement, StockReservation
+from sync_server.store.sync import (
+    ChangeRecord,
+    ConflictRecord,
+    DeviceEvent,
+    EventRecord,
+    StreamCounter,
+)
 
 metadata = Base.metadata
+
+__all__ = [
+    "ApiUser",
+    "AuditEntryRecord",
+    "BarcodeRecord",
+    "CashMovementRecord",
+    "CashierRecord",
+    "CategoryRecord",
+    "ChainRecord",
+    "ChangeRecord",
+    "ConflictRecord",
+    "CouponRecord",
+    "CouponRedemption",
+    "CouponReservation",
+    "Device",
+    "DeviceEvent",
+    "EventRecord",
+    "MemberMerge",
+    "MemberRecord",
+    "MemberStore",
+    "PaymentReversalRecord",
+    "PickupOrderRecord",
+    "PickupStatusChange",
+    "PointsEntry",
+    "PriceRecord",
+    "ProductRecord",
+    "PromotionRecord",
+    "ReturnRecord",
+    "SaleRecord",
+    "ShiftRecord",
+    "StockDocument",
+    "StockLevel",
+    "StockMovement",
+    "StockReservation",
+    "StoreRecord",
+    "StreamCounter",
+    "metadata",
+]

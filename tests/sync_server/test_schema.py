@@ -17,4 +17,4 @@ def test_server_migrations_apply_from_empty_and_match_the_models(server_db_url):
     finally:
         engine.dispose()
     assert diff == [], f"the models and the migrations disagree: {diff}"
-    assert {"stores", "devices", "alembic_version"} <= tables
+    assert {"stores", "devices", "changes", "stream_counters", "alembic_version"} <= tables
